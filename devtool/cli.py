@@ -5,20 +5,113 @@ Heavy modules (rich, httpx, honcho) are imported inside the commands so `devtool
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import click
 
 from devtool import __version__
+from devtool.errors import DevtoolError, ExitCode
+
+PORT = click.IntRange(1, 65535)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="devtool")
-@click.option("--root", type=click.Path(file_okay=False, exists=True), help="Repository root (default: found by walking up).")
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Repository root (default: found by walking up).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
-def cli(ctx: click.Context, root: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, root: Path | None, debug: bool) -> None:
     """Run the Flask API and the React UI together, wired correctly, and check the wiring."""
     ctx.obj = {"root": root, "debug": debug}
 
 
+def _settings(ctx: click.Context, **flags):
+    from devtool import settings
+
+    root = ctx.obj["root"] or settings.find_root(Path.cwd())
+    return settings.resolve(Path(root).resolve(), flags, os.environ)
+
+
+def _output():
+    from devtool.output import Output
+
+    return Output(environ=os.environ)
+
+
+@cli.command()
+@click.option("--api-port", type=PORT, help="Port of the Flask API [5000].")
+@click.option("--ui-port", type=PORT, help="Port of the Vite dev server [3000].")
+@click.option("--mode", type=click.Choice(["proxy", "cors"]), help="How the page reaches the API [proxy].")
+@click.option("--host", "api_host", help="Address Flask binds [127.0.0.1]; anything else is reachable from other machines.")
+@click.option("--stop-timeout", type=click.FloatRange(0, 3600), help="Seconds between SIGTERM and SIGKILL [3].")
+@click.pass_context
+def up(ctx: click.Context, **flags) -> None:
+    """Start every Procfile process, wait until ready, stream the logs; Ctrl-C stops everything."""
+    from devtool.up import run_up
+
+    flags = {key.replace("_", "-"): value for key, value in flags.items()}
+    ctx.exit(run_up(_settings(ctx, **flags), _output(), os.environ))
+
+
+@cli.command()
+@click.option("--api-port", type=PORT, help="Port the proxy forwards /api to [5000].")
+@click.option("--check", is_flag=True, help="Only compare; exit 1 when a file would change.")
+@click.pass_context
+def proxy(ctx: click.Context, api_port: int | None, check: bool) -> None:
+    """Write (or with --check compare) the Vite and package.json proxy config."""
+    from devtool import proxyconfig
+
+    settings = _settings(ctx, **{"api-port": api_port})
+    output = _output()
+    changes = proxyconfig.plan(settings.root, settings.api_port)
+    target = proxyconfig.target_url(settings.api_port)
+    drift = [c for c in changes if c.changed]
+    if check:
+        for change in drift:
+            output.plain(f"{change.path.relative_to(settings.root)}: proxy target is not {target}")
+        if drift:
+            raise DevtoolError(f"{len(drift)} file(s) out of step", f"run `devtool proxy --api-port {settings.api_port}`")
+        output.plain(f"proxy config targets {target}")
+        return
+    for path in proxyconfig.apply(changes):
+        output.plain(f"updated {path.relative_to(settings.root)}: proxy target {target}")
+    if not drift:
+        output.plain(f"proxy config already targets {target}")
+
+
+@cli.command()
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Report the environment: Python, node/npm for Vite, ports and their holders, node_modules, .env."""
+    from devtool.doctor import diagnose, render
+
+    settings = _settings(ctx)
+    checks = diagnose(settings)
+    render(checks, settings, _output())
+    ctx.exit(ExitCode.OK if all(c.ok for c in checks) else ExitCode.FAILED)
+
+
 def main() -> None:
-    cli(prog_name="devtool")
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(prog_name="devtool", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(ExitCode.SIGINT)
+    except click.ClickException as exc:
+        if debug:
+            raise
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(ExitCode.SIGINT)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        if debug:
+            raise
+        click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
+        sys.exit(ExitCode.FAILED)
+    sys.exit(ExitCode.OK)

@@ -1,0 +1,133 @@
+"""The run's pidfile: what a previous devtool run started, so its leftovers can be stopped
+without ever touching a stranger that reused one of its pids."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from devtool.errors import DevtoolError
+from devtool.files import write_atomic
+
+PIDFILE = "run.json"
+
+
+def start_time(pid: int) -> int | None:
+    """The kernel's start time of `pid` (clock ticks since boot); with the pid it names one process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(")") + 2 :].split()[19])
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live processes in process group `pgid`; zombies count as gone."""
+    if not Path("/proc/self/stat").exists():
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return []
+        except PermissionError:
+            pass
+        return [pgid]
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if fields[0] not in ("Z", "X") and int(fields[2]) == pgid:
+            members.append(int(entry.name))
+    return members
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    pid: int
+    pgid: int
+    started: int | None
+
+    def is_ours(self) -> bool:
+        """Still the very process we started: same pid, same group, same start time."""
+        if self.started is None or start_time(self.pid) != self.started:
+            return False
+        try:
+            return os.getpgid(self.pid) == self.pgid
+        except ProcessLookupError:
+            return False
+
+    def leftovers(self) -> list[int]:
+        """Live members of the group we started, or [] when that cannot be proven.
+
+        Linux never hands out a pid that is still some process's group id, so while any member
+        of our group lives, our leader's pid cannot belong to a stranger. A live process with
+        that pid but another start time therefore means the group is gone and the pid reused.
+        """
+        if self.started is None or self.pgid != self.pid:
+            return []
+        now = start_time(self.pid)
+        if now is not None and now != self.started:
+            return []
+        return group_members(self.pgid)
+
+
+def write(run_dir: Path, entries: list[Entry]) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    me = Entry("devtool", os.getpid(), os.getpgid(0), start_time(os.getpid()))
+    data = {"devtool": asdict(me), "children": [asdict(e) for e in entries]}
+    write_atomic(run_dir / PIDFILE, json.dumps(data, indent=2) + "\n")
+
+
+def remove(run_dir: Path) -> None:
+    try:
+        (run_dir / PIDFILE).unlink()
+    except FileNotFoundError:
+        pass
+
+
+def read(run_dir: Path) -> tuple[Entry | None, list[Entry]]:
+    try:
+        data = json.loads((run_dir / PIDFILE).read_text())
+        return Entry(**data["devtool"]), [Entry(**e) for e in data["children"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, []
+
+
+def clean_leftovers(run_dir: Path) -> list[str]:
+    """Stop what a crashed earlier run left behind; return the names stopped.
+
+    Only groups whose leader is provably the process we started are signalled.
+    """
+    owner, entries = read(run_dir)
+    if owner is None and not entries:
+        remove(run_dir)
+        return []
+    if owner and owner.pid != os.getpid() and owner.is_ours():
+        raise DevtoolError(
+            f"devtool is already running here (pid {owner.pid})",
+            f"stop it with Ctrl-C in its terminal, or `kill {owner.pid}`",
+        )
+    stopped = []
+    for entry in entries:
+        if entry.leftovers():
+            try:
+                os.killpg(entry.pgid, signal.SIGKILL)
+                stopped.append(entry.name)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + 3
+    while any(group_members(e.pgid) for e in entries if e.name in stopped) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    remove(run_dir)
+    return stopped
+
+
