@@ -25,7 +25,7 @@ $(NODE_STAMP): react_ui/package.json react_ui/package-lock.json
 	@touch $@
 
 dev: install ## run the API and the UI together (devtool up)
-	$(BIN)/honcho start
+	$(BIN)/devtool up
 
 test: install ## run every test: pytest (API, devtool, integration, browser) and vitest
 	$(BIN)/python -m pytest

@@ -96,7 +96,8 @@ def doctor(ctx: click.Context) -> None:
 def main() -> None:
     debug = "--debug" in sys.argv[1:]
     try:
-        cli.main(prog_name="devtool", standalone_mode=False)
+        # Without standalone mode click returns ctx.exit()'s code instead of raising it.
+        code = cli.main(prog_name="devtool", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(ExitCode.SIGINT)
@@ -114,4 +115,4 @@ def main() -> None:
             raise
         click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
         sys.exit(ExitCode.FAILED)
-    sys.exit(ExitCode.OK)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)

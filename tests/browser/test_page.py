@@ -1,40 +1,58 @@
-"""The page in real Chromium against the real Flask and Vite dev servers."""
+"""The page in real Chromium, against the real Flask and Vite started by `devtool up`."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.helpers import Spawned, child_env, free_ports, http_get, wait_until
+from tests.helpers import DevtoolRun, copy_project, free_ports, http_get
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def dev_servers():
-    """Flask and Vite started straight from the Procfile's commands, on free ports."""
-    api_port, ui_port = free_ports(2)
-    env = child_env(API_PORT=str(api_port), UI_PORT=str(ui_port), FLASK_DEBUG="0")
-    api = Spawned(["python", "-m", "flask_api.run"], env=env)
-    web = Spawned(["npm", "run", "dev", "--silent"], env=env, cwd="react_ui")
+@pytest.fixture(scope="module", params=["proxy", "cors"])
+def stack(request, tmp_path_factory):
+    """One `devtool up` per mode, shared by the tests of that mode."""
+    root = copy_project(tmp_path_factory.mktemp(f"stack-{request.param}"))
+    api, ui = free_ports(2)
+    run = DevtoolRun(root, "--api-port", str(api), "--ui-port", str(ui), "--mode", request.param)
     try:
-        wait_until(lambda: http_get(f"http://127.0.0.1:{api_port}/api/health"), what="Flask")
-        wait_until(lambda: http_get(f"http://127.0.0.1:{ui_port}/api/health"), what="Vite and its proxy")
-        yield api_port, ui_port
+        run.wait_for(" · mode ")
+        yield request.param, api, ui
     finally:
-        web.kill_all()
-        api.kill_all()
+        run.cleanup()
 
 
-def test_page_shows_and_sets_the_color_through_the_proxy(page, dev_servers):
-    api_port, ui_port = dev_servers
-    page.goto(f"http://127.0.0.1:{ui_port}/")
-    color = page.get_by_test_id("color")
-    color.filter(has_text="rebeccapurple").wait_for()
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_page_shows_and_sets_the_color(page, stack, host):
+    mode, api, ui = stack
+    color = "teal" if host == "localhost" else "tomato"
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
 
-    page.get_by_test_id("color-input").fill("teal")
+    page.goto(f"http://{host}:{ui}/")
+    page.get_by_test_id("mode").filter(has_text=f"mode: {mode}").wait_for()
+    shown = page.get_by_test_id("color")
+    current = json.loads(http_get(f"http://127.0.0.1:{api}/api/color")[2])["color"]
+    shown.filter(has_text=current).wait_for()
+
+    page.get_by_test_id("color-input").fill(color)
     page.get_by_test_id("color-submit").click()
-    color.filter(has_text="teal").wait_for()
+    shown.filter(has_text=color).wait_for()
 
-    status, _, body = http_get(f"http://127.0.0.1:{api_port}/api/color")
-    assert status == 200 and b'"teal"' in body
-    assert not [m for m in page.console_messages_seen if "CORS" in m]
+    assert json.loads(http_get(f"http://127.0.0.1:{api}/api/color")[2]) == {"color": color}
+    assert page.get_by_test_id("error").count() == 0
+    assert failed == []
+    assert [m for m in page.console_messages_seen if "CORS" in m or "Failed to fetch" in m] == []
+
+
+def test_page_shows_the_error_state_when_the_api_is_unreachable(page, stack):
+    mode, api, ui = stack
+    # Block the API's requests in the browser, as a dead API or a CORS refusal would.
+    page.route("**/api/color", lambda route: route.abort())
+    page.goto(f"http://127.0.0.1:{ui}/")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "Cannot reach the API" in alert.inner_text()
+    assert page.get_by_test_id("color").inner_text() == "unknown"

@@ -1,0 +1,145 @@
+"""`devtool up` with the real Flask and Vite processes, on free ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+
+
+import pytest
+
+from tests.helpers import Spawned, group_members, http_get, port_is_free, wait_until
+
+pytestmark = pytest.mark.integration
+
+
+def up_args(ports, *extra):
+    api, ui = ports
+    return ("--api-port", str(api), "--ui-port", str(ui), *extra)
+
+
+def test_proxy_mode_serves_the_api_through_the_ui_port(shared_project, ports, devtool_up):
+    api, ui = ports
+    run = devtool_up(shared_project, *up_args(ports))
+    run.wait_for(" · mode ")
+
+    direct = http_get(f"http://127.0.0.1:{api}/api/color")
+    proxied = http_get(f"http://127.0.0.1:{ui}/api/color")
+    assert direct[0] == proxied[0] == 200
+    assert json.loads(direct[2]) == json.loads(proxied[2])
+
+    # A JSON POST through the proxy reaches Flask, which now answers the new color directly.
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{ui}/api/color", data=b'{"color": "teal"}', headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert json.loads(response.read()) == {"color": "teal"}
+    assert json.loads(http_get(f"http://127.0.0.1:{api}/api/color")[2]) == {"color": "teal"}
+
+    # Both proxy configs now target the chosen API port, on 127.0.0.1.
+    target = f"http://127.0.0.1:{api}"
+    assert json.loads((shared_project / "react_ui/package.json").read_text())["proxy"] == target
+    assert f"const API_TARGET = '{target}'" in (shared_project / "react_ui/vite.config.js").read_text()
+    assert "mode proxy" in run.output
+    # Every line of the processes is prefixed with its name, and kept ANSI-free in a file per process.
+    assert any(line.split("|")[0].split()[-1] == "web" for line in run.lines if "VITE" in line)
+    assert "VITE" in (shared_project / ".devtool/logs/web.log").read_text()
+    assert "\x1b[" not in (shared_project / ".devtool/logs/api.log").read_text()
+
+
+@pytest.mark.parametrize(
+    "signum, code",
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
+)
+def test_signal_stops_every_process_and_frees_the_ports(shared_project, ports, devtool_up, signum, code):
+    api, ui = ports
+    run = devtool_up(shared_project, *up_args(ports))
+    run.wait_for(" · mode ")
+    groups = run.groups()
+    assert all(group_members(g) for g in groups)
+    if signum == signal.SIGINT:
+        os.killpg(run.proc.pid, signum)  # Ctrl-C reaches the terminal's whole foreground group
+    else:
+        run.proc.send_signal(signum)
+    assert run.wait() == code
+    assert [g for g in groups if group_members(g)] == []
+    assert port_is_free(api) and port_is_free(ui)
+    assert "no process of the run is left" in run.output
+    assert not (shared_project / ".devtool/run.json").exists()
+
+
+def test_kill_9_of_devtool_leaves_no_child_behind(shared_project, ports, devtool_up):
+    api, ui = ports
+    run = devtool_up(shared_project, *up_args(ports))
+    run.wait_for(" · mode ")
+    groups = run.groups()
+    members = [pid for g in groups for pid in group_members(g)]
+    assert len(members) >= 4  # sh + Flask reloader + its child; npm + sh + node
+    run.proc.kill()
+    wait_until(lambda: not any(group_members(g) for g in groups), timeout=1.0, what="children gone after kill -9")
+    wait_until(lambda: port_is_free(api) and port_is_free(ui), timeout=2, what="ports free")
+
+
+def test_api_failing_at_start_ends_the_run_naming_it(project, ports, devtool_up):
+    (project / "flask_api/app/api.py").write_text("import this_module_does_not_exist\n")
+    api, ui = ports
+    run = devtool_up(project, *up_args(ports))
+    assert run.wait(timeout=60) == 1
+    assert "api exited with code 1" in run.output
+    assert "ModuleNotFoundError" in run.output
+    assert port_is_free(ui) and port_is_free(api)
+
+
+def test_port_held_by_a_stranger_names_it_and_starts_nothing(project, ports, devtool_up):
+    api, ui = ports
+    code = f"import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',{api}))\ns.listen()\nprint('up',flush=True)\ntime.sleep(120)"
+    stranger = Spawned([sys.executable, "-c", code], stdout=-1)
+    try:
+        stranger.proc.stdout.readline()
+        before = (project / "react_ui/package.json").read_bytes()
+        run = devtool_up(project, *up_args(ports))
+        assert run.wait() == 1
+        assert f"api-port: {api} is taken by pid {stranger.pid}" in run.output
+        assert "--api-port" in run.output
+        assert "Traceback" not in run.output
+        assert stranger.proc.poll() is None  # never killed
+        assert port_is_free(ui)
+        assert (project / "react_ui/package.json").read_bytes() == before
+        assert not (project / ".devtool/logs").exists()  # nothing started
+    finally:
+        stranger.kill_all()
+
+
+def test_cors_mode_sets_the_api_url_and_origins(shared_project, ports, devtool_up):
+    api, ui = ports
+    run = devtool_up(shared_project, *up_args(ports, "--mode", "cors"))
+    run.wait_for(" · mode ")
+    assert "mode cors" in run.output
+    allowed = http_get(f"http://127.0.0.1:{api}/api/color", {"Origin": f"http://localhost:{ui}"})
+    assert allowed[1]["Access-Control-Allow-Origin"] == f"http://localhost:{ui}"
+    refused = http_get(f"http://127.0.0.1:{api}/api/color", {"Origin": "http://localhost:3999"})
+    assert refused[1]["Access-Control-Allow-Origin"] is None
+    # Vite inlines VITE_API_URL into the page's modules.
+    status, _, body = http_get(f"http://127.0.0.1:{ui}/src/api.js")
+    assert status == 200 and f"http://127.0.0.1:{api}".encode() in body
+
+
+def test_stale_pidfile_of_a_stranger_does_not_stop_the_run(project, ports, devtool_up):
+    sleeper = Spawned([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        (project / ".devtool").mkdir()
+        stale = {"name": "api", "pid": sleeper.pid, "pgid": sleeper.pid, "started": 1}
+        owner = {"name": "devtool", "pid": sleeper.pid, "pgid": sleeper.pid, "started": 1}
+        (project / ".devtool/run.json").write_text(json.dumps({"devtool": owner, "children": [stale]}))
+        run = devtool_up(project, *up_args(ports))
+        run.wait_for(" · mode ")
+        assert sleeper.proc.poll() is None
+        run.proc.send_signal(signal.SIGTERM)
+        assert run.wait() == 143
+        assert sleeper.proc.poll() is None
+    finally:
+        sleeper.kill_all()
