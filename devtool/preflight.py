@@ -66,28 +66,15 @@ def tool_version(program: str, run=subprocess.run) -> Version | None:
     return parse_version(done.stdout)
 
 
-def cached_node_version(run_dir: Path) -> Version | None:
-    """`node --version`, remembered per node binary (path, size, mtime): it costs a process start."""
+def cached_node_version(run_dir: Path | None) -> Version | None:
+    """`node --version`, remembered per node binary: it costs a process start."""
+    from devtool.cache import cached, file_key
+
     path = shutil.which("node")
     if not path:
         return None
-    stat = Path(path).resolve().stat()
-    key = f"{Path(path).resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
-    cache = run_dir / "node-version.json"
-    try:
-        data = json.loads(cache.read_text())
-        if data.get("key") == key:
-            return tuple(data["version"])  # type: ignore[return-value]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    version = tool_version("node")
-    if version is not None:
-        try:
-            run_dir.mkdir(parents=True, exist_ok=True)
-            cache.write_text(json.dumps({"key": key, "version": list(version)}))
-        except OSError:
-            pass
-    return version
+    version = cached(run_dir, "node-version", file_key(Path(path)), lambda: tool_version("node"))
+    return tuple(version) if version else None  # type: ignore[return-value]
 
 
 def vite_engines(root: Path) -> tuple[str, str] | None:

@@ -92,10 +92,16 @@ def read_pyproject(root: Path) -> dict[str, Any]:
     return table
 
 
-def read_env_file(path: Path) -> dict[str, str]:
+def read_env_file(path: Path, cache_dir: Path | None = None) -> dict[str, str]:
     """KEY=value pairs of a .env file; a line python-dotenv cannot parse is an error, not a skip."""
     if not path.exists():
         return {}
+    from devtool.cache import cached, file_key
+
+    return cached(cache_dir, "env-file", file_key(path), lambda: _parse_env_file(path))
+
+
+def _parse_env_file(path: Path) -> dict[str, str]:
     from dotenv.parser import parse_stream
 
     values: dict[str, str] = {}
@@ -151,7 +157,7 @@ def resolve(
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Merge the layers, lowest first, so each later layer overrides the one before."""
-    env_file = read_env_file(root / "flask_api" / ".env")
+    env_file = read_env_file(root / "flask_api" / ".env", root / ".devtool")
     environ = environ or {}
     layers: list[tuple[str, Mapping[str, Any]]] = [
         ("default", DEFAULTS),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import collections
 import ctypes
-import ctypes.util
 import os
 import select
 import signal
@@ -22,9 +21,9 @@ from pathlib import Path
 from typing import Callable
 
 from devtool import runstate
+from devtool.reaper import Guardian
 
 PR_SET_PDEATHSIG = 1
-REAPER = Path(__file__).with_name("reaper.py")
 
 
 class Events:
@@ -68,7 +67,8 @@ def _pdeathsig_preexec() -> Callable[[], None] | None:
     """A preexec_fn asking Linux to SIGTERM the child when devtool dies, or None elsewhere."""
     if not sys.platform.startswith("linux"):
         return None
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    # CDLL(None) is the running program with libc linked in; find_library("c") would run ldconfig.
+    libc = ctypes.CDLL(None, use_errno=True)
     prctl = libc.prctl
 
     def preexec() -> None:
@@ -123,18 +123,12 @@ class Supervisor:
         self.stop_timeout = stop_timeout
         self.guardian = guardian
         self.children: list[Child] = []
-        self._reaper: subprocess.Popen | None = None
+        self._guardian: Guardian | None = None
 
     def start(self) -> None:
         """Start every process at once (no thread runs yet: preexec_fn is safe here)."""
         if self.guardian:
-            self._reaper = subprocess.Popen(
-                [sys.executable, "-I", "-S", str(REAPER), str(self.stop_timeout)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            self._guardian = Guardian(self.stop_timeout)
         preexec = _pdeathsig_preexec()
         for name, command in self.processes.items():
             proc = subprocess.Popen(
@@ -149,18 +143,11 @@ class Supervisor:
             )
             child = Child(name, command, proc, time.monotonic())
             self.children.append(child)
-            self._tell_reaper(f"+{child.pgid}")
+            if self._guardian:
+                self._guardian.register(child.pgid)
         for child in self.children:
             threading.Thread(target=self._pump, args=(child,), name=f"read-{child.name}", daemon=True).start()
             threading.Thread(target=self._wait, args=(child,), name=f"wait-{child.name}", daemon=True).start()
-
-    def _tell_reaper(self, line: str) -> None:
-        if self._reaper and self._reaper.stdin:
-            try:
-                self._reaper.stdin.write(line.encode() + b"\n")
-                self._reaper.stdin.flush()
-            except (BrokenPipeError, ValueError):
-                pass
 
     def _pump(self, child: Child) -> None:
         assert child.proc.stdout is not None
@@ -214,12 +201,7 @@ class Supervisor:
                 child.proc.wait(timeout=1)
             except subprocess.TimeoutExpired:
                 pass
-        self._tell_reaper("done")
-        if self._reaper:
-            if self._reaper.stdin:
-                try:
-                    self._reaper.stdin.close()
-                except BrokenPipeError:
-                    pass
-            self._reaper.wait()
+        if self._guardian:
+            self._guardian.release()
+            self._guardian = None
         return time.monotonic() - began

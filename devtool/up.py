@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Mapping
 
-from devtool import preflight, procfile, proxyconfig, readiness, runstate
+from devtool import preflight, procfile, proxyconfig, runstate
 from devtool.errors import ExitCode
 from devtool.logs import LogRouter
 from devtool.output import Output
@@ -110,6 +110,8 @@ class Run:
         self.events.put("signal", signum)
 
     def _loop(self, supervisor: Supervisor, processes: dict[str, str], began: float) -> int:
+        from devtool import readiness  # imported once the processes run: its CPU is off their critical path
+
         probes = readiness.probes_for(self.settings, list(processes))
         waiting = {p.process for p in probes}
         probe_runner = readiness.Readiness(probes, lambda name, secs: self.events.put("ready", name, secs))

@@ -1,0 +1,175 @@
+"""Side-by-side benchmarks, run by `make bench`: devtool against its peers in one run, as ratios.
+
+- startup: spawn to both servers answering (API /api/health, UI / and /api/health through the
+  proxy), `devtool up` against plain `honcho start` on the same Procfile;
+- stop: SIGINT to the runner's process group (a terminal's Ctrl-C) to every process gone and both
+  ports free;
+- help: `devtool --help` against `honcho --help`, whole-process wall time.
+Each figure is the median of several alternating runs. Results go to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.helpers import (  # noqa: E402
+    child_env,
+    copy_project,
+    free_ports,
+    http_get,
+    port_is_free,
+    session_members,
+)
+
+RUNS = int(os.environ.get("BENCH_RUNS", "9"))
+BIN = Path(sys.executable).parent
+
+
+def descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] not in "ZX"
+
+
+def runner_command(tool: str, api: int, ui: int, root: Path) -> list[str]:
+    if tool == "devtool":
+        return [str(BIN / "devtool"), "--root", str(root), "up", "--api-port", str(api), "--ui-port", str(ui)]
+    return [str(BIN / "honcho"), "start"]
+
+
+def one_run(tool: str, root: Path) -> tuple[float, float]:
+    """(seconds to both servers answering, seconds from SIGINT to nothing left and ports free)."""
+    api, ui = free_ports(2)
+    env = child_env(API_PORT=str(api), UI_PORT=str(ui))
+    urls = [f"http://127.0.0.1:{api}/api/health", f"http://127.0.0.1:{ui}/", f"http://127.0.0.1:{ui}/api/health"]
+    began = time.monotonic()
+    proc = subprocess.Popen(
+        runner_command(tool, api, ui, root), cwd=root, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        pending = list(urls)
+        while pending:
+            pending = [u for u in pending if not (r := http_get(u, timeout=1)) or r[0] != 200]
+            if proc.poll() is not None:
+                raise RuntimeError(f"{tool} exited early with {proc.returncode}")
+            if pending:
+                time.sleep(0.005)
+        ready = time.monotonic() - began
+
+        tree = descendants(proc.pid) | {proc.pid}
+        stop_began = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        deadline = stop_began + 30
+        while time.monotonic() < deadline:
+            proc.poll()
+            if not any(alive(p) for p in tree) and port_is_free(api) and port_is_free(ui):
+                break
+            time.sleep(0.005)
+        stopped = time.monotonic() - stop_began
+        return ready, stopped
+    finally:
+        for pid in descendants(proc.pid) | {proc.pid} | set(session_members(proc.pid)):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proc.wait()
+
+
+def help_wall(command: list[str]) -> float:
+    began = time.monotonic()
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+    return time.monotonic() - began
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_project(Path(tmp) / "project")
+        # Warm both (Vite's dependency cache, Python's bytecode) so neither pays first-run costs.
+        one_run("devtool", root)
+        one_run("honcho", root)
+        samples: dict[str, list[tuple[float, float]]] = {"devtool": [], "honcho": []}
+        for _ in range(RUNS):
+            for tool in ("devtool", "honcho"):
+                samples[tool].append(one_run(tool, root))
+
+    for index, name in ((0, "startup"), (1, "stop")):
+        ours = median([s[index] for s in samples["devtool"]])
+        peer = median([s[index] for s in samples["honcho"]])
+        results[name] = {"devtool_s": round(ours, 4), "honcho_s": round(peer, 4), "ratio": round(ours / peer, 3)}
+    results["startup"]["goal"] = "ratio <= 1.05"
+    results["stop"]["goal"] = "devtool <= 0.5 s"
+
+    for _ in range(2):  # warm the page cache
+        help_wall([str(BIN / "devtool"), "--help"])
+        help_wall([str(BIN / "honcho"), "--help"])
+    ours = median([help_wall([str(BIN / "devtool"), "--help"]) for _ in range(RUNS * 2)])
+    peer = median([help_wall([str(BIN / "honcho"), "--help"]) for _ in range(RUNS * 2)])
+    results["help"] = {"devtool_s": round(ours, 4), "honcho_s": round(peer, 4), "ratio": round(ours / peer, 3), "goal": "ratio <= 1.2"}
+
+    try:
+        from bench import cors as cors_bench
+    except ImportError:
+        cors_bench = None
+    if cors_bench is not None:
+        results.update(cors_bench.run())
+
+    results["_meta"] = {"runs": RUNS, "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    (ROOT / "bench/results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+    table = Table(title="devtool vs peers (median seconds; ratio = devtool / peer)")
+    for column in ("benchmark", "devtool", "peer", "ratio", "goal"):
+        table.add_column(column)
+    for name, row in results.items():
+        if name.startswith("_"):
+            continue
+        peer_value = row.get("honcho_s", row.get("peer_s"))
+        table.add_row(name, f"{row['devtool_s']:.3f}", f"{peer_value:.3f}", f"{row['ratio']:.2f}", row.get("goal", ""))
+    Console().print(table)
+    print(f"written to {ROOT / 'bench/results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
