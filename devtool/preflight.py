@@ -99,6 +99,12 @@ def check_node(root: Path, version: Version | None) -> Check:
     return Check("node", True, f"{shown} (Vite {vite} needs {needed})")
 
 
+def check_npm_present() -> Check:
+    if shutil.which("npm"):
+        return Check("npm", True, "on PATH")
+    return Check("npm", False, "not found on PATH", "install npm (it ships with Node.js 20.19+), then run again")
+
+
 def node_modules_state(root: Path) -> Check:
     """Compare package-lock.json with the lock npm keeps inside node_modules."""
     lock_path = root / UI / "package-lock.json"

@@ -88,9 +88,12 @@ json_values = st.recursive(
 )
 
 
+other_keys = st.text(max_size=10).filter(lambda key: key != "proxy")
+
+
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    document=st.dictionaries(st.text(max_size=10), json_values, max_size=6),
+    document=st.dictionaries(other_keys, json_values, max_size=6),
     indent=st.sampled_from([None, 2, 4, "\t"]),
     proxy=st.none() | st.text(max_size=20),
 )
@@ -104,6 +107,27 @@ def test_any_package_json_keeps_everything_but_proxy(document, indent, proxy):
     assert parsed == {k: v for k, v in document.items() if k != "proxy"}
     assert list(parsed) == [k for k in document if k != "proxy"]  # key order kept
     assert proxyconfig.render_package_json(new, TARGET) == new  # a second write changes nothing
+
+
+@settings(max_examples=100)
+@given(
+    document=st.dictionaries(other_keys, json_values, max_size=4),
+    proxy=json_values.filter(lambda value: not isinstance(value, str)),
+)
+def test_any_non_string_proxy_is_our_error_and_nothing_else(document, proxy):
+    text = json.dumps({**document, "proxy": proxy})
+    with pytest.raises(ConfigError, match='"proxy" is'):
+        proxyconfig.render_package_json(text, TARGET)
+
+
+@settings(max_examples=100)
+@given(text=st.text(max_size=40))
+def test_any_text_renders_or_raises_our_error(text):
+    try:
+        new = proxyconfig.render_package_json(text, TARGET)
+    except ConfigError:
+        return
+    assert json.loads(new)["proxy"] == TARGET
 
 
 def test_plan_and_apply_write_only_what_changed(tmp_path):
