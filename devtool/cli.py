@@ -46,13 +46,14 @@ def _output():
 @click.option("--mode", type=click.Choice(["proxy", "cors"]), help="How the page reaches the API [proxy].")
 @click.option("--host", "api_host", help="Address Flask binds [127.0.0.1]; anything else is reachable from other machines.")
 @click.option("--stop-timeout", type=click.FloatRange(0, 3600), help="Seconds between SIGTERM and SIGKILL [3].")
+@click.option("--check", is_flag=True, help="Once ready, run check-cors against the stack and report it.")
 @click.pass_context
-def up(ctx: click.Context, **flags) -> None:
+def up(ctx: click.Context, check: bool, **flags) -> None:
     """Start every Procfile process, wait until ready, stream the logs; Ctrl-C stops everything."""
     from devtool.up import run_up
 
     flags = {key.replace("_", "-"): value for key, value in flags.items()}
-    ctx.exit(run_up(_settings(ctx, **flags), _output(), os.environ))
+    ctx.exit(run_up(_settings(ctx, **flags), _output(), os.environ, check=check))
 
 
 @cli.command()
@@ -79,6 +80,32 @@ def proxy(ctx: click.Context, api_port: int | None, check: bool) -> None:
         output.plain(f"updated {path.relative_to(settings.root)}: proxy target {target}")
     if not drift:
         output.plain(f"proxy config already targets {target}")
+
+
+@cli.command("check-cors")
+@click.option("--api", help="The API's base URL [http://127.0.0.1:<api-port>].")
+@click.option("--ui", help="The UI dev server, to check /api through its proxy [http://127.0.0.1:<ui-port> in proxy mode].")
+@click.option("--no-ui", is_flag=True, help="Do not check the proxy.")
+@click.option("--origin", "origins", multiple=True, help="A page origin that must be allowed (repeatable) [the UI origins].")
+@click.option("--path", "paths", multiple=True, help="An API path to check (repeatable) [/api/health, /api/color].")
+@click.option("--credentials", is_flag=True, help="Requests with credentials are needed too.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def check_cors(ctx: click.Context, api, ui, no_ui, origins, paths, credentials, as_json) -> None:
+    """Predict what a browser allows, request by request, and audit the CORS policy."""
+    from devtool import corscheck, report
+
+    if ui and no_ui:
+        raise click.UsageError("--ui and --no-ui exclude each other")
+    settings = _settings(ctx)
+    options = corscheck.options_for(settings, api=api, ui=ui, no_ui=no_ui, origins=origins, paths=paths, credentials=credentials)
+    result = corscheck.check(options)
+    output = _output()
+    if as_json:
+        output.plain(report.to_json(result))
+    else:
+        report.render(result, output)
+    ctx.exit(ExitCode.OK if result.ok else ExitCode.FAILED)
 
 
 @cli.command()

@@ -34,3 +34,9 @@ class ConfigError(DevtoolError):
 
 class UnreachableError(DevtoolError):
     exit_code = ExitCode.UNREACHABLE
+
+
+class InputError(DevtoolError):
+    """A value given on the command line is not of the form it must have (exit 2, like click's own)."""
+
+    exit_code = ExitCode.USAGE

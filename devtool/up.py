@@ -71,7 +71,8 @@ def prepare(settings: Settings, output: Output) -> dict[str, str]:
 class Run:
     """One `devtool up`: owns the event loop that ties processes, probes and signals together."""
 
-    def __init__(self, settings: Settings, output: Output, environ: Mapping[str, str], guardian: bool = True):
+    def __init__(self, settings: Settings, output: Output, environ: Mapping[str, str], guardian: bool = True, check: bool = False):
+        self.check = check
         self.settings = settings
         self.output = output
         self.environ = environ
@@ -133,6 +134,8 @@ class Run:
                     else:
                         stack.close()
                         self._summary(seconds)
+                        if self.check:
+                            self._check_cors()
                 elif event[0] == "exit":
                     _, name, code = event
                     probe_runner.stop()
@@ -160,10 +163,25 @@ class Run:
             self.output.info(f"the page calls /api on {s.ui_url}; Vite proxies it to {s.api_url}", style="")
         self.output.info(f"logs in {s.run_dir.relative_to(s.root) / 'logs'}/ · Ctrl-C stops everything", style="")
 
+    def _check_cors(self) -> None:
+        from devtool import corscheck, report
+        from devtool.errors import DevtoolError
+
+        try:
+            result = corscheck.check(corscheck.options_for(self.settings))
+        except DevtoolError as exc:
+            self.output.warn(f"CORS check could not run: {exc.message}")
+            return
+        line = report.summary_line(result)
+        if result.ok:
+            self.output.success(line)
+        else:
+            self.output.warn(line)
+
     def _stop(self, supervisor: Supervisor) -> None:
         seconds = supervisor.stop()
         self.output.info(f"stopped in {seconds:.2f}s; no process of the run is left", style="")
 
 
-def run_up(settings: Settings, output: Output, environ: Mapping[str, str], guardian: bool = True) -> int:
-    return Run(settings, output, environ, guardian)()
+def run_up(settings: Settings, output: Output, environ: Mapping[str, str], guardian: bool = True, check: bool = False) -> int:
+    return Run(settings, output, environ, guardian, check)()
