@@ -183,6 +183,7 @@ class Check:
         self.options = options
         self.prober = prober
         self.report = Report(api=options.api)
+        self._accepted: list[tuple[str, str, bool, dict]] = []
 
     async def run(self) -> Report:
         o = self.options
@@ -203,6 +204,7 @@ class Check:
             self._private_network(),
             *([self._proxy(path) for path in o.paths] if o.ui else []),
         )
+        self._grade_audit()
         self.report.requests = self.prober.sent
         # The probes finish in any order; the report reads in the order the user gave.
         order = {(origin, o.api + path): i for i, (origin, path) in enumerate((a, b) for a in o.origins for b in o.paths)}
@@ -263,34 +265,33 @@ class Check:
         for how, response in (("GET", get), ("preflight", preflight)):
             if response is None:
                 continue
-            allow = response.get("Access-Control-Allow-Origin")
-            if allow == "*":
+            if response.get("Access-Control-Allow-Origin") == "*":
                 if kind == "arbitrary" and how == "GET":
                     self._add("wildcard-origin", "info", f"any origin may read {path} (Access-Control-Allow-Origin: *), without credentials", {"origin": probe, "url": url, **_headers_of(response)})
                 continue
-            with_credentials = cors_check(probe, "include", response) is None
-            without = cors_check(probe, "omit", response) is None
-            if not without:
-                continue
-            fid, severity, message = self._grade(kind, probe, with_credentials)
-            self._add(fid, severity, message, {"origin": probe, "url": url, "probe": how, "credentials": with_credentials, **_headers_of(response)})
+            if cors_check(probe, "omit", response) is None:
+                credentials = cors_check(probe, "include", response) is None
+                evidence = {"origin": probe, "url": url, "probe": how, "credentials": credentials, **_headers_of(response)}
+                self._accepted.append((kind, probe, credentials, evidence))
 
-    @staticmethod
-    def _grade(kind: str, probe: str, credentials: bool) -> tuple[str, str, str]:
-        creds = " with credentials" if credentials else ""
-        untrusted = {
-            "arbitrary": ("origin-reflected", f"an arbitrary origin ({probe}) is allowed{creds}: the policy reflects any origin"),
-            "suffix": ("origin-suffix", f"{probe} is allowed{creds}: the configured origin is matched as a prefix"),
-            "prefix": ("origin-prefix", f"{probe} is allowed{creds}: the configured host is matched as a suffix"),
-            "special-chars": ("origin-special-chars", f"{probe} is allowed{creds}: the origin pattern is too loose"),
-            "null": ("null-origin-allowed", f"the 'null' origin is allowed{creds} (sandboxed iframes, file:// pages)"),
-        }
-        if kind in untrusted:
-            fid, message = untrusted[kind]
-            high = credentials or kind in ("suffix", "prefix", "special-chars")
-            return fid, "high" if high else "medium", message
-        fid = "origin-other-port" if kind == "other-port" else "origin-scheme"
-        return fid, "medium" if credentials else "low", f"{probe} is allowed{creds}, though only the UI's own origin should be"
+    def _grade_audit(self) -> None:
+        """Findings for the untrusted origins that were let in, judged together.
+
+        When an arbitrary origin is let in, the policy reflects every origin, and the suffix,
+        prefix and other-port probes passing is that same reflection, not a pattern mistake.
+        """
+        reflects_any = any(kind == "arbitrary" for kind, *_ in self._accepted)
+        for kind, probe, credentials, evidence in self._accepted:
+            creds = " with credentials" if credentials else ""
+            if kind == "arbitrary" or (reflects_any and kind != "null"):
+                self._add("origin-reflected", "high" if credentials else "medium", f"any origin is allowed{creds}: the policy reflects the Origin header (e.g. {probe})", evidence)
+            elif kind == "null":
+                self._add("null-origin-allowed", "high" if credentials else "medium", f"the 'null' origin is allowed{creds} (sandboxed iframes, file:// pages)", evidence)
+            elif kind in ("suffix", "prefix", "special-chars"):
+                how = {"suffix": "the configured origin is matched as a prefix", "prefix": "the configured host is matched as a suffix", "special-chars": "the origin pattern is too loose"}[kind]
+                self._add(f"origin-{kind}", "high", f"{probe} is allowed{creds}: {how}", evidence)
+            else:
+                self._add(f"origin-{kind}", "medium" if credentials else "low", f"{probe} is allowed{creds}, though only the UI's own origin should be", evidence)
 
     async def _errors_carry_cors(self, origin: str) -> None:
         url = self.options.api + "/api/__devtool_probe_404__"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import os
 import signal
 import sys
@@ -10,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.helpers import Spawned, group_members, http_get, port_is_free, wait_until
+from tests.helpers import Spawned, child_env, group_members, http_get, port_is_free, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -143,3 +144,62 @@ def test_stale_pidfile_of_a_stranger_does_not_stop_the_run(project, ports, devto
         assert sleeper.proc.poll() is None
     finally:
         sleeper.kill_all()
+
+
+@pytest.mark.parametrize("mode", ["proxy", "cors"])
+def test_up_check_gives_the_shipped_stack_a_clean_bill(shared_project, ports, devtool_up, mode):
+    run = devtool_up(shared_project, *up_args(ports, "--mode", mode, "--check"))
+    run.wait_for("CORS check")
+    assert "CORS check clean: 16 scenarios" in run.output, run.output
+
+
+def test_check_cors_against_the_running_stack_in_json(shared_project, ports, devtool_up):
+    api, ui = ports
+    run = devtool_up(shared_project, *up_args(ports))
+    run.wait_for(" · mode ")
+    result = subprocess.run(
+        [sys.executable, "-m", "devtool", "--root", str(shared_project), "check-cors", "--json"],
+        env=child_env(API_PORT=str(api), UI_PORT=str(ui)), capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == {"ok", "scenarios", "findings"}
+    assert report["ok"] is True
+    assert [f for f in report["findings"] if f["severity"] in ("high", "medium", "low")] == []
+    assert {(s["origin"], s["method"], s["credentials"]) for s in report["scenarios"]} == {
+        (o, m, c) for o in (f"http://localhost:{ui}", f"http://127.0.0.1:{ui}") for m in ("GET", "POST") for c in ("omit", "include")
+    }
+    for scenario in report["scenarios"]:
+        assert set(scenario) == {"origin", "url", "method", "content_type", "credentials", "allowed", "reason", "needed"}
+
+
+def test_check_cors_with_nothing_listening_exits_3(shared_project, ports):
+    api, _ = ports
+    result = subprocess.run(
+        [sys.executable, "-m", "devtool", "--root", str(shared_project), "check-cors", "--api", f"http://127.0.0.1:{api}", "--no-ui"],
+        env=child_env(), capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 3
+    assert result.stderr.startswith("Error: cannot reach the API") and "Traceback" not in result.stderr
+
+
+def test_check_cors_fails_when_the_proxy_does_not_reach_flask(project, ports, devtool_up):
+    api, ui = ports
+    env = child_env(API_PORT=str(api), UI_PORT=str(ui))
+    command = [sys.executable, "-m", "devtool", "--root", str(project), "check-cors"]
+    run = devtool_up(project, *up_args(ports))
+    run.wait_for(" · mode ")
+    assert subprocess.run(command, env=env, capture_output=True, text=True, timeout=60).returncode == 0
+
+    # Edit vite.config.js so /api is no longer proxied: Vite answers /api itself (its SPA fallback).
+    vite = project / "react_ui/vite.config.js"
+    vite.write_text(vite.read_text().replace("'/api': { target: apiTarget }", "'/nothing': { target: apiTarget }"))
+
+    def proxy_broken():
+        answer = http_get(f"http://127.0.0.1:{ui}/api/health")
+        return answer is not None and b'"status"' not in answer[2]
+
+    wait_until(proxy_broken, timeout=30, what="Vite restarted without the /api proxy")
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "does not reach Flask through the proxy" in result.stdout
