@@ -375,7 +375,9 @@ def options_for(settings, api=None, ui=None, no_ui=False, origins=(), paths=(), 
 
 
 async def _check(options: Options) -> Report:
-    import httpx
+    from devtool.http import load
+
+    httpx = load()
 
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(timeout=options.timeout, follow_redirects=False, limits=limits, trust_env=False) as client:

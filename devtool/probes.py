@@ -27,7 +27,9 @@ class Prober:
         self.failures: dict[str, str] = {}
 
     async def send(self, method: str, url: str, headers: dict[str, str], body: bytes | None = None) -> Response | None:
-        import httpx
+        from devtool.http import load
+
+        httpx = load()
 
         self.sent += 1
         try:

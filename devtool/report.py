@@ -42,7 +42,8 @@ def render(report: Report, output) -> None:
     output.print(matrix)
     for reason, where in blocked_reasons.items():
         output.print(Text(f"  blocked ({', '.join(sorted(set(where)))}): {reason}", style="dim"))
-    output.print(Text("  lower-case 'blocked' cells are not needed (pass --credentials if they are)", style="dim"))
+    if any(not s.needed and not s.allowed for s in report.scenarios):
+        output.print(Text("  lower-case 'blocked' cells are not needed (pass --credentials if they are)", style="dim"))
 
     for problem in report.proxy_problems:
         output.print(Text(f"proxy: {problem}", style="bold red"))
