@@ -386,4 +386,13 @@ async def _check(options: Options) -> Report:
 
 def check(options: Options) -> Report:
     """Run every probe concurrently and return the report; raises UnreachableError (exit 3)."""
-    return asyncio.run(_check(options))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_check(options))
+    # Called from code that already runs an event loop on this thread (a notebook, a test
+    # harness): asyncio.run() refuses that, so the probes get a thread and a loop of their own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _check(options)).result()

@@ -16,8 +16,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API keeps an event loop running on this thread while it is
+    # open, and asyncio.run() elsewhere in the session must not find it still running.
     path = require_program("chromium", CHROMIUM)
     playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by `make install`")
     with playwright_api.sync_playwright() as playwright:

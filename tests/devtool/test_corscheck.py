@@ -128,3 +128,14 @@ def test_nothing_listening_is_unreachable_exit_3():
     with pytest.raises(UnreachableError) as info:
         asyncio.run(go())
     assert info.value.exit_code == 3 and "cannot reach the API" in info.value.message
+
+
+def test_check_runs_inside_a_running_event_loop():
+    from devtool.corscheck import check
+    from tests.helpers import free_port
+
+    async def caller():
+        return check(Options(f"http://127.0.0.1:{free_port()}", (PAGE,)))
+
+    with pytest.raises(UnreachableError):  # it ran its probes, instead of refusing to start a loop
+        asyncio.run(caller())
