@@ -120,6 +120,45 @@ def doctor(ctx: click.Context) -> None:
     ctx.exit(ExitCode.OK if all(c.ok for c in checks) else ExitCode.FAILED)
 
 
+@cli.command("nginx")
+@click.option("--port", type=PORT, default=80, show_default=True, help="Port nginx listens on.")
+@click.option("--server-name", default="_", show_default=True, help="server_name (your domain).")
+@click.option("--upstream", "upstreams", multiple=True, help="An API instance HOST:PORT (repeatable) [127.0.0.1:8000].")
+@click.option("--full", is_flag=True, help="A complete nginx.conf instead of a server block for sites-available/.")
+@click.option("--build-dir", type=click.Path(path_type=Path), help="The UI build nginx serves [react_ui/build].")
+@click.option("--output", "-o", "output_file", type=click.Path(dir_okay=False, path_type=Path), help="Write it to this file (atomically).")
+@click.pass_context
+def nginx_command(ctx: click.Context, port, server_name, upstreams, full, build_dir, output_file) -> None:
+    """Print the production nginx config: the UI build and /api/ on one origin."""
+    from devtool import nginx
+    from devtool.files import write_atomic
+
+    settings = _settings(ctx)
+    site = nginx.Site(
+        root=(build_dir or settings.root / "react_ui" / "build").resolve(),
+        port=port,
+        server_name=nginx.parse_server_name(server_name),
+        upstreams=tuple(nginx.parse_upstream(u) for u in upstreams) or ("127.0.0.1:8000",),
+    )
+    text = nginx.render_full(site) if full else nginx.render_site(site)
+    if output_file:
+        write_atomic(output_file, text)
+        _output().plain(f"wrote {output_file}; check it with `nginx -t`")
+    else:
+        _output().plain(text)
+
+
+@cli.command()
+@click.option("--port", type=PORT, default=8080, show_default=True, help="Port nginx listens on (127.0.0.1).")
+@click.option("--stop-timeout", type=click.FloatRange(0, 3600), help="Seconds between SIGTERM and SIGKILL [3].")
+@click.pass_context
+def serve(ctx: click.Context, port: int, stop_timeout: float | None) -> None:
+    """Build the UI, run the API under gunicorn and nginx in front on one port; Ctrl-C stops all."""
+    from devtool.serve import run_serve
+
+    ctx.exit(run_serve(_settings(ctx, **{"stop-timeout": stop_timeout}), _output(), os.environ, port))
+
+
 def main() -> None:
     debug = "--debug" in sys.argv[1:]
     try:

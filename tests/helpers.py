@@ -138,16 +138,17 @@ def copy_project(dest: Path) -> Path:
 
 
 class DevtoolRun:
-    """`devtool up` as a user runs it: its own session, output collected line by line."""
+    """`devtool up` (or `serve`) as a user runs it: its own session, output collected line by line."""
 
-    def __init__(self, root: Path, *args: str, env: dict | None = None):
+    def __init__(self, root: Path, *args: str, env: dict | None = None, command: str = "up"):
         import sys
         import threading
 
         self.root = root
+        self.run_dir = root / ".devtool" / ("serve" if command == "serve" else "")
         self.lines: list[str] = []
         self.spawned = Spawned(
-            [sys.executable, "-m", "devtool", "--root", str(root), "up", *args],
+            [sys.executable, "-m", "devtool", "--root", str(root), command, *args],
             env=env or child_env(),
             cwd=root,
             stdout=subprocess.PIPE,
@@ -182,7 +183,7 @@ class DevtoolRun:
     def run_state(self) -> dict:
         import json
 
-        return json.loads((self.root / ".devtool/run.json").read_text())
+        return json.loads((self.run_dir / "run.json").read_text())
 
     def groups(self) -> list[int]:
         return [child["pgid"] for child in self.run_state()["children"]]
@@ -197,7 +198,7 @@ class DevtoolRun:
         import json
 
         try:
-            state = json.loads((self.root / ".devtool/run.json").read_text())
+            state = json.loads((self.run_dir / "run.json").read_text())
             groups = [c["pgid"] for c in state["children"]]
         except (OSError, ValueError, KeyError):
             groups = []

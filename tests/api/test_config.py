@@ -48,3 +48,36 @@ def test_default_origins_follow_the_ui_port(tmp_path):
 def test_gitignore_keeps_env_out_of_the_repo(pytestconfig):
     gitignore = (pytestconfig.rootpath / ".gitignore").read_text()
     assert "flask_api/.env\n" in gitignore
+
+
+def test_behind_one_proxy_the_client_address_and_scheme_come_from_it():
+    from flask import request
+
+    from flask_api.app import create_app
+
+    app = create_app({"TESTING": True, "CORS_ORIGINS": (), "TRUSTED_PROXIES": 1})
+
+    @app.get("/api/whoami")
+    def whoami():
+        return {"addr": request.remote_addr, "scheme": request.scheme}
+
+    headers = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https"}
+    answer = app.test_client().get("/api/whoami", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_json()
+    # Exactly one hop is trusted: the address nginx saw, not one the client made up in front of it.
+    assert answer == {"addr": "198.51.100.7", "scheme": "https"}
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored():
+    from flask import request
+
+    from flask_api.app import create_app
+
+    app = create_app({"TESTING": True, "CORS_ORIGINS": ()})
+
+    @app.get("/api/whoami")
+    def whoami():
+        return {"addr": request.remote_addr, "scheme": request.scheme}
+
+    headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    answer = app.test_client().get("/api/whoami", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_json()
+    assert answer == {"addr": "127.0.0.1", "scheme": "http"}
