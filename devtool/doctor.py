@@ -18,6 +18,7 @@ def diagnose(settings: Settings) -> list[Check]:
     npm = preflight.tool_version("npm")
     checks.append(Check("npm", npm is not None, ".".join(map(str, npm)) if npm else "not found on PATH", "install npm with Node.js"))
     checks.append(preflight.node_modules_state(root))
+    checks.append(preflight.check_vite_config(root, settings.run_dir))
     checks.append(preflight.check_port("api-port", settings.api_port, settings.api_host))
     checks.append(preflight.check_port("ui-port", settings.ui_port, settings.ui_host))
     env = root / "flask_api" / ".env"

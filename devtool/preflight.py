@@ -77,6 +77,31 @@ def cached_node_version(run_dir: Path | None) -> Version | None:
     return tuple(version) if version else None  # type: ignore[return-value]
 
 
+def check_vite_config(root: Path, run_dir: Path | None) -> Check:
+    """`node --check` on vite.config.js, remembered per file version: a syntax error there would
+    otherwise surface only as Vite dying after everything started."""
+    from devtool.cache import cached, file_key
+
+    path = root / UI / "vite.config.js"
+    node = shutil.which("node")
+    if not path.exists() or not node:
+        return Check("vite.config.js", True, "not checked (no file or no node)")
+
+    def syntax() -> str:
+        done = subprocess.run([node, "--check", str(path)], capture_output=True, text=True, timeout=30)
+        if done.returncode == 0:
+            return ""
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        where = next((line for line in lines if line.startswith(str(path))), "")
+        message = next((line for line in lines if "Error" in line), lines[-1] if lines else "syntax error")
+        return f"{message.strip()} at line {where.rsplit(':', 1)[-1]}" if where else message.strip()
+
+    error = cached(run_dir, "vite-config-syntax", file_key(path), syntax)
+    if error:
+        return Check("vite.config.js", False, f"react_ui/vite.config.js cannot be parsed: {error}", "fix the syntax error (`node --check react_ui/vite.config.js` shows it)")
+    return Check("vite.config.js", True, "parses")
+
+
 def vite_engines(root: Path) -> tuple[str, str] | None:
     """(vite version, its engines.node range) from node_modules, or None when Vite is not installed."""
     try:

@@ -36,6 +36,9 @@ def child_environment(settings: Settings, base: Mapping[str, str], color: bool) 
 def prepare(settings: Settings, output: Output) -> dict[str, str]:
     """Everything that must hold before a process starts; raises with nothing started."""
     processes = procfile.load(settings.root)
+    # Reading both proxy files first: a broken package.json is named as such, before node (which
+    # reads it too when checking vite.config.js) could report it as something else.
+    changes = proxyconfig.plan(settings.root, settings.api_port)
     stopped = runstate.clean_leftovers(settings.run_dir)
     if stopped:
         output.info(f"stopped leftovers of an earlier devtool run: {', '.join(stopped)}")
@@ -45,13 +48,14 @@ def prepare(settings: Settings, output: Output) -> dict[str, str]:
         if not preflight.node_modules_state(settings.root).ok:
             preflight.npm_ci(settings.root, output)
             preflight.require(preflight.check_node(settings.root, preflight.cached_node_version(settings.run_dir)))
+        preflight.require(preflight.check_vite_config(settings.root, settings.run_dir))
     for label, port, host, name in (
         ("api-port", settings.api_port, settings.api_host, "api"),
         ("ui-port", settings.ui_port, settings.ui_host, "web"),
     ):
         if name in processes:
             preflight.require(preflight.check_port(label, port, host))
-    written = proxyconfig.apply(proxyconfig.plan(settings.root, settings.api_port))
+    written = proxyconfig.apply(changes)
     for path in written:
         output.info(f"proxy target set to {proxyconfig.target_url(settings.api_port)} in {path.relative_to(settings.root)}")
     for host, label in ((settings.api_host, "API"), (settings.ui_host, "UI")):

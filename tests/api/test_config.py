@@ -81,3 +81,13 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored():
     headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
     answer = app.test_client().get("/api/whoami", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_json()
     assert answer == {"addr": "127.0.0.1", "scheme": "http"}
+
+
+def test_unwritable_log_folder_keeps_the_api_running(tmp_path, caplog):
+    from flask_api.app import create_app
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    app = create_app({"TESTING": False, "CORS_ORIGINS": (), "LOG_DIR": str(blocker / "logs")})
+    assert "file logging disabled" in caplog.text
+    assert app.test_client().get("/api/health").status_code == 200
