@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devtool.runstate import processes  # noqa: E402
 from tests.helpers import (  # noqa: E402
     child_env,
     copy_project,
@@ -38,14 +39,8 @@ BIN = Path(sys.executable).parent
 
 def descendants(pid: int) -> set[int]:
     children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    for proc in processes():
+        children.setdefault(proc.ppid, []).append(proc.pid)
     found, todo = set(), [pid]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -56,11 +51,7 @@ def descendants(pid: int) -> set[int]:
 
 
 def alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2] not in "ZX"
+    return any(p.pid == pid and p.alive for p in processes())
 
 
 def runner_command(tool: str, api: int, ui: int, root: Path) -> list[str]:

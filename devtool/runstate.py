@@ -25,6 +25,39 @@ def start_time(pid: int) -> int | None:
     return int(stat[stat.rindex(")") + 2 :].split()[19])
 
 
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    state: str
+    ppid: int
+    pgid: int
+    sid: int
+
+    @property
+    def alive(self) -> bool:
+        return self.state not in ("Z", "X")  # a zombie has stopped; it only waits to be reaped
+
+
+def processes() -> list[Proc]:
+    """Every process on a Linux machine, from /proc (empty elsewhere)."""
+    found = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found.append(Proc(int(name), fields[0], int(fields[1]), int(fields[2]), int(fields[3])))
+    return found
+
+
 def group_members(pgid: int) -> list[int]:
     """Live processes in process group `pgid`; zombies count as gone."""
     if not Path("/proc/self/stat").exists():
@@ -35,18 +68,7 @@ def group_members(pgid: int) -> list[int]:
         except PermissionError:
             pass
         return [pgid]
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if fields[0] not in ("Z", "X") and int(fields[2]) == pgid:
-            members.append(int(entry.name))
-    return members
+    return [p.pid for p in processes() if p.pgid == pgid and p.alive]
 
 
 @dataclass(frozen=True)

@@ -50,37 +50,30 @@ def test_gitignore_keeps_env_out_of_the_repo(pytestconfig):
     assert "flask_api/.env\n" in gitignore
 
 
-def test_behind_one_proxy_the_client_address_and_scheme_come_from_it():
+def whoami(trusted_proxies: int, headers: dict) -> dict:
+    """What the app believes about the client, behind `trusted_proxies` proxies."""
     from flask import request
 
     from flask_api.app import create_app
 
-    app = create_app({"TESTING": True, "CORS_ORIGINS": (), "TRUSTED_PROXIES": 1})
+    app = create_app({"TESTING": True, "CORS_ORIGINS": (), "TRUSTED_PROXIES": trusted_proxies})
 
     @app.get("/api/whoami")
-    def whoami():
+    def who():
         return {"addr": request.remote_addr, "scheme": request.scheme}
 
+    return app.test_client().get("/api/whoami", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_json()
+
+
+def test_behind_one_proxy_the_client_address_and_scheme_come_from_it():
     headers = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https"}
-    answer = app.test_client().get("/api/whoami", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_json()
     # Exactly one hop is trusted: the address nginx saw, not one the client made up in front of it.
-    assert answer == {"addr": "198.51.100.7", "scheme": "https"}
+    assert whoami(1, headers) == {"addr": "198.51.100.7", "scheme": "https"}
 
 
 def test_without_a_trusted_proxy_forwarded_headers_are_ignored():
-    from flask import request
-
-    from flask_api.app import create_app
-
-    app = create_app({"TESTING": True, "CORS_ORIGINS": ()})
-
-    @app.get("/api/whoami")
-    def whoami():
-        return {"addr": request.remote_addr, "scheme": request.scheme}
-
     headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
-    answer = app.test_client().get("/api/whoami", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_json()
-    assert answer == {"addr": "127.0.0.1", "scheme": "http"}
+    assert whoami(0, headers) == {"addr": "127.0.0.1", "scheme": "http"}
 
 
 def test_unwritable_log_folder_keeps_the_api_running(tmp_path, caplog):

@@ -38,13 +38,18 @@ def test_a_process_dying_mid_run_ends_the_run_naming_it(shared_project, ports, d
     assert port_is_free(ports[0]) and port_is_free(ports[1])
 
 
-def test_a_child_ignoring_sigterm_is_killed_after_the_stop_timeout(project, ports, devtool_up):
+def start_with_stubborn(project, ports, devtool_up, stop_timeout: str):
+    """`devtool up` with one more Procfile process, one that ignores SIGTERM."""
     with (project / "Procfile").open("a") as procfile:
         procfile.write(STUBBORN)
-    run = devtool_up(project, *up_args(ports, "--stop-timeout", "0.5"))
+    run = devtool_up(project, *up_args(ports, "--stop-timeout", stop_timeout))
     run.wait_for(" · mode ")
     run.wait_for("stubborn up")
-    groups = run.groups()
+    return run, run.groups()
+
+
+def test_a_child_ignoring_sigterm_is_killed_after_the_stop_timeout(project, ports, devtool_up):
+    run, groups = start_with_stubborn(project, ports, devtool_up, "0.5")
     began = time.monotonic()
     os.killpg(run.proc.pid, signal.SIGINT)
     assert run.wait() == 130
@@ -53,12 +58,7 @@ def test_a_child_ignoring_sigterm_is_killed_after_the_stop_timeout(project, port
 
 
 def test_a_second_ctrl_c_kills_at_once(project, ports, devtool_up):
-    with (project / "Procfile").open("a") as procfile:
-        procfile.write(STUBBORN)
-    run = devtool_up(project, *up_args(ports, "--stop-timeout", "60"))
-    run.wait_for(" · mode ")
-    run.wait_for("stubborn up")
-    groups = run.groups()
+    run, groups = start_with_stubborn(project, ports, devtool_up, "60")
     os.killpg(run.proc.pid, signal.SIGINT)
     run.wait_for("SIGINT received")
     os.killpg(run.proc.pid, signal.SIGINT)
