@@ -65,21 +65,15 @@ def proxy(ctx: click.Context, api_port: int | None, check: bool) -> None:
     from devtool import proxyconfig
 
     settings = _settings(ctx, **{"api-port": api_port})
+    result = proxyconfig.sync(settings.root, settings.api_port, check)
     output = _output()
-    changes = proxyconfig.plan(settings.root, settings.api_port)
-    target = proxyconfig.target_url(settings.api_port)
-    drift = [c for c in changes if c.changed]
-    if check:
-        for change in drift:
-            output.plain(f"{change.path.relative_to(settings.root)}: proxy target is not {target}")
-        if drift:
-            raise DevtoolError(f"{len(drift)} file(s) out of step", f"run `devtool proxy --api-port {settings.api_port}`")
-        output.plain(f"proxy config targets {target}")
-        return
-    for path in proxyconfig.apply(changes):
-        output.plain(f"updated {path.relative_to(settings.root)}: proxy target {target}")
-    if not drift:
-        output.plain(f"proxy config already targets {target}")
+    for path in result.drift if check else result.written:
+        relative = path.relative_to(settings.root)
+        output.plain(f"{relative}: proxy target is not {result.target}" if check else f"updated {relative}: proxy target {result.target}")
+    if check and result.drift:
+        raise DevtoolError(f"{len(result.drift)} file(s) out of step", f"run `devtool proxy --api-port {settings.api_port}`")
+    if not result.drift:
+        output.plain(f"proxy config already targets {result.target}")
 
 
 @cli.command("check-cors")
@@ -133,14 +127,7 @@ def nginx_command(ctx: click.Context, port, server_name, upstreams, full, build_
     from devtool import nginx
     from devtool.files import write_atomic
 
-    settings = _settings(ctx)
-    site = nginx.Site(
-        root=(build_dir or settings.root / "react_ui" / "build").resolve(),
-        port=port,
-        server_name=nginx.parse_server_name(server_name),
-        upstreams=tuple(nginx.parse_upstream(u) for u in upstreams) or ("127.0.0.1:8000",),
-    )
-    text = nginx.render_full(site) if full else nginx.render_site(site)
+    text = nginx.render_for(_settings(ctx).root, port, server_name, upstreams, full, build_dir)
     if output_file:
         write_atomic(output_file, text)
         _output().plain(f"wrote {output_file}; check it with `nginx -t`")

@@ -170,3 +170,14 @@ http {{
 {body}
 }}
 """
+
+
+def render_for(root: Path, port: int, server_name: str, upstreams: tuple[str, ...], full: bool, build_dir: Path | None) -> str:
+    """`devtool nginx`: validate the options and render the block (or, with `full`, nginx.conf)."""
+    site = Site(
+        root=(build_dir or root / "react_ui" / "build").resolve(),
+        port=port,
+        server_name=parse_server_name(server_name),
+        upstreams=tuple(parse_upstream(u) for u in upstreams) or ("127.0.0.1:8000",),
+    )
+    return render_full(site) if full else render_site(site)

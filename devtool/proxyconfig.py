@@ -140,3 +140,18 @@ def apply(changes: list[Change]) -> list[Path]:
             write_atomic(change.path, change.new)
             written.append(change.path)
     return written
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    target: str
+    drift: list[Path]  # files whose proxy target differs (before any write)
+    written: list[Path]
+
+
+def sync(root: Path, api_port: int, check: bool) -> SyncResult:
+    """Compare both files with the target for `api_port`; unless `check`, write what differs."""
+    changes = plan(root, api_port)
+    drift = [c.path for c in changes if c.changed]
+    written = [] if check else apply(changes)
+    return SyncResult(target_url(api_port), drift, written)
