@@ -24,8 +24,8 @@ $(NODE_STAMP): react_ui/package.json react_ui/package-lock.json
 	cd react_ui && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-dev: install ## run the API and the UI together (devtool up)
-	$(BIN)/devtool up
+dev: install ## run the API and the UI together (devtool up); Ctrl-C stops it
+	@$(BIN)/devtool up || test $$? -eq 130  # Ctrl-C is how a dev session ends, not a failure
 
 test: install ## run every test: pytest (API, devtool, integration, browser) and vitest
 	$(BIN)/python -m pytest
