@@ -30,14 +30,16 @@ def find_program(name: str, path: str, extra: tuple[str, ...] = ()) -> str | Non
     return shutil.which(name, path=os.pathsep.join([path, *extra]))
 
 
-def require_programs(environ: Mapping[str, str], sbin: tuple[str, ...] = SBIN) -> tuple[str, str]:
+def require_programs(
+    environ: Mapping[str, str], sbin: tuple[str, ...] = SBIN, python_bin: str = str(Path(sys.executable).parent)
+) -> tuple[str, str]:
     path = environ.get("PATH", "")
     found_nginx = find_program("nginx", path, sbin)
     if not found_nginx:
         raise DevtoolError(
             "nginx is not installed", "install it: `apt-get install -y nginx` (Debian/Ubuntu) or `brew install nginx` (macOS)"
         )
-    found_gunicorn = find_program("gunicorn", str(Path(sys.executable).parent) + os.pathsep + path)
+    found_gunicorn = find_program("gunicorn", python_bin + os.pathsep + path)
     if not found_gunicorn:
         raise DevtoolError("gunicorn is not installed", "run `make install`, or `pip install gunicorn` in devtool's environment")
     return found_nginx, found_gunicorn

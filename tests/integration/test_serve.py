@@ -130,7 +130,15 @@ def test_two_api_instances_behind_a_rendered_upstream_both_serve(tmp_path):
 
 def test_missing_nginx_names_the_install_command(tmp_path):
     with pytest.raises(DevtoolError, match="apt-get install -y nginx"):
-        require_programs({"PATH": str(tmp_path)}, sbin=())
+        require_programs({"PATH": str(tmp_path)}, sbin=(), python_bin=str(tmp_path))
+
+
+def test_missing_gunicorn_names_the_install_command(tmp_path):
+    fake = tmp_path / "nginx"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    with pytest.raises(DevtoolError, match="gunicorn is not installed; run `make install`"):
+        require_programs({"PATH": str(tmp_path)}, sbin=(), python_bin=str(tmp_path))
 
 
 def test_taken_port_is_a_clear_error_before_anything_starts(tmp_path):
