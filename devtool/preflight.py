@@ -78,14 +78,26 @@ def cached_node_version(run_dir: Path | None) -> Version | None:
 
 
 def check_vite_config(root: Path, run_dir: Path | None) -> Check:
-    """`node --check` on vite.config.js, remembered per file version: a syntax error there would
-    otherwise surface only as Vite dying after everything started."""
-    from devtool.cache import cached, file_key
+    """`node --check` on vite.config.js, remembered per version of the user's part of the file: a
+    syntax error there would otherwise surface only as Vite dying after everything started. The
+    managed block is left out of the key: devtool renders that line, and a new API port must not
+    cost another node start."""
+    import hashlib
+
+    from devtool.cache import cached
+    from devtool.errors import ConfigError
+    from devtool.proxyconfig import render_vite_config
 
     path = root / UI / "vite.config.js"
     node = shutil.which("node")
     if not path.exists() or not node:
         return Check("vite.config.js", True, "not checked (no file or no node)")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = render_vite_config(text, "http://127.0.0.1:0")
+    except ConfigError:
+        pass  # an unmanageable block is reported by the proxy check; the syntax check still runs
+    key = f"{node}:{hashlib.sha256(text.encode()).hexdigest()}"
 
     def syntax() -> str:
         done = subprocess.run([node, "--check", str(path)], capture_output=True, text=True, timeout=30)
@@ -96,7 +108,7 @@ def check_vite_config(root: Path, run_dir: Path | None) -> Check:
         message = next((line for line in lines if "Error" in line), lines[-1] if lines else "syntax error")
         return f"{message.strip()} at line {where.rsplit(':', 1)[-1]}" if where else message.strip()
 
-    error = cached(run_dir, "vite-config-syntax", file_key(path), syntax)
+    error = cached(run_dir, "vite-config-syntax", key, syntax)
     if error:
         return Check("vite.config.js", False, f"react_ui/vite.config.js cannot be parsed: {error}", "fix the syntax error (`node --check react_ui/vite.config.js` shows it)")
     return Check("vite.config.js", True, "parses")

@@ -119,9 +119,12 @@ def test_two_api_instances_behind_a_rendered_upstream_both_serve(tmp_path):
         wait_until(lambda: http_get(f"http://127.0.0.1:{port}/api/health"), what="nginx")
         for _ in range(12):
             assert http_get(f"http://127.0.0.1:{port}/api/color")[0] == 200
-        served = {p: (tmp_path / f"api-{p}.log").read_text().count("/api/color") for p in api_ports}
-        assert all(count > 0 for count in served.values()), served
-        assert sum(served.values()) == 12
+        def served():
+            return {p: (tmp_path / f"api-{p}.log").read_text().count("/api/color") for p in api_ports}
+
+        # gunicorn writes its access line just after the response: wait for all twelve.
+        wait_until(lambda: sum(served().values()) == 12, timeout=10, what=f"12 access lines, have {served()}")
+        assert all(count > 0 for count in served().values()), served()
     finally:
         server.kill_all()
         for instance in instances:
