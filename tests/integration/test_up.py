@@ -203,3 +203,33 @@ def test_check_cors_fails_when_the_proxy_does_not_reach_flask(project, ports, de
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "does not reach Flask through the proxy" in result.stdout
+
+
+def test_proxy_aimed_at_ipv6_loopback_fails_and_devtool_proxy_fixes_it(project, ports):
+    """What Node 17+ does when localhost resolves to ::1 while Flask listens on 127.0.0.1."""
+    api, ui = ports
+    vite = project / "react_ui/vite.config.js"
+    vite.write_text(vite.read_text().replace("'http://127.0.0.1:5000'", f"'http://[::1]:{api}'"))
+    env = child_env(UI_PORT=str(ui))
+    env.pop("API_PORT", None)  # let the managed API_TARGET decide, as a plain `npm run dev` does
+    flask = Spawned([sys.executable, "-m", "flask_api.run"], env=child_env(API_PORT=str(api), FLASK_DEBUG="0"), cwd=project)
+    web = Spawned(["npm", "run", "dev"], env=env, cwd=project / "react_ui", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: http_get(f"http://127.0.0.1:{api}/api/health"), what="Flask")
+        wait_until(lambda: http_get(f"http://127.0.0.1:{ui}/"), what="Vite")
+        broken = http_get(f"http://127.0.0.1:{ui}/api/health")
+        assert broken is not None and broken[0] >= 500  # the proxy cannot reach Flask on ::1
+
+        fixed = subprocess.run([sys.executable, "-m", "devtool", "--root", str(project), "proxy", "--api-port", str(api)],
+                               env=child_env(), capture_output=True, text=True, timeout=60)
+        assert fixed.returncode == 0 and f"http://127.0.0.1:{api}" in vite.read_text()
+
+        def proxied():  # Vite restarts on the config change and then reaches Flask
+            answer = http_get(f"http://127.0.0.1:{ui}/api/health")
+            return answer is not None and answer[0] == 200
+
+        wait_until(proxied, timeout=30, what="the proxy to reach Flask on 127.0.0.1")
+    finally:
+        web.kill_all()
+        flask.kill_all()
+    assert "ECONNREFUSED ::1" in web.proc.stdout.read()
