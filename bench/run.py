@@ -33,7 +33,7 @@ from tests.helpers import (  # noqa: E402
     session_members,
 )
 
-RUNS = int(os.environ.get("BENCH_RUNS", "9"))
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 BIN = Path(sys.executable).parent
 
 
