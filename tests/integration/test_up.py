@@ -233,3 +233,22 @@ def test_proxy_aimed_at_ipv6_loopback_fails_and_devtool_proxy_fixes_it(project, 
         web.kill_all()
         flask.kill_all()
     assert "ECONNREFUSED ::1" in web.proc.stdout.read()
+
+
+def test_leftovers_of_a_crashed_run_are_stopped_by_the_next_one(project, ports, devtool_up):
+    from tests.helpers import processes
+
+    first = devtool_up(project, *up_args(ports))
+    first.wait_for(" · mode ")
+    groups = first.groups()
+    guardian = next(p for p in processes() if p.ppid == first.proc.pid and p.sid == p.pid and p.pgid not in groups)
+    os.kill(guardian.pid, signal.SIGKILL)  # a crash that takes the guardian too (say, the OOM killer)
+    first.proc.kill()
+    first.wait()
+    # PR_SET_PDEATHSIG stops the direct children; what they started (Flask, node) remains.
+    wait_until(lambda: first.proc.poll() is not None, what="devtool gone")
+    assert any(group_members(g) for g in groups), "nothing was left over: the premise of this test no longer holds"
+    second = devtool_up(project, *up_args(ports))
+    second.wait_for(" · mode ")
+    assert "stopped leftovers of an earlier devtool run: api, web" in second.output
+    assert all(not group_members(g) for g in groups)
