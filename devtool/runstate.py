@@ -54,8 +54,31 @@ def processes() -> list[Proc]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        found.append(Proc(int(name), fields[0], int(fields[1]), int(fields[2]), int(fields[3])))
+        state = fields[0]
+        if state == "Z" and _other_threads_live(name):
+            # The main thread of a multi-threaded process (node) can be a zombie while its other
+            # threads still exit, holding the process's sockets: it is not gone yet.
+            state = "D"
+        found.append(Proc(int(name), state, int(fields[1]), int(fields[2]), int(fields[3])))
     return found
+
+
+def _other_threads_live(pid: str) -> bool:
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return False
+    for task in tasks:
+        if task == pid:
+            continue
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        if stat[stat.rindex(")") + 2] not in "ZX":
+            return True
+    return False
 
 
 def group_members(pgid: int) -> list[int]:
