@@ -28,6 +28,19 @@ def client(app):
     return app.test_client()
 
 
+def require_module(name: str, install: str):
+    """The imported module, or a skip locally; under CI (DEVTOOL_REQUIRE_SYSTEM=1) a failure."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        message = f"{name} is not importable ({install})"
+        if os.environ.get("DEVTOOL_REQUIRE_SYSTEM"):
+            pytest.fail(message + "; DEVTOOL_REQUIRE_SYSTEM forbids skipping", pytrace=False)
+        pytest.skip(reason=message)
+
+
 def require_program(name: str, path: str | None = None) -> str:
     """The program's path, or a skip locally; under CI (DEVTOOL_REQUIRE_SYSTEM=1) a failure."""
     found = path if path and os.access(path, os.X_OK) else shutil.which(name)
@@ -36,4 +49,4 @@ def require_program(name: str, path: str | None = None) -> str:
     message = f"{name} is not installed (apt-get install -y {name})"
     if os.environ.get("DEVTOOL_REQUIRE_SYSTEM"):
         pytest.fail(message + "; DEVTOOL_REQUIRE_SYSTEM forbids skipping", pytrace=False)
-    pytest.skip(message)
+    pytest.skip(reason=message)

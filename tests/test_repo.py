@@ -22,8 +22,8 @@ def test_top_level_is_the_designed_layout():
 
 def test_install_is_a_no_op_when_nothing_changed():
     if not shutil.which("make"):
-        pytest.skip("make is not installed")
+        pytest.skip(reason="make is not installed")
     if not (REPO / ".venv/.installed").exists():
-        pytest.skip("not installed through `make install` (the stamp files are missing)")
+        pytest.skip(reason="not installed through `make install` (the stamp files are missing)")
     # -q: exit 0 only when every install target is up to date, so `make test` runs nothing again.
     assert subprocess.run(["make", "-q", "install"], cwd=REPO).returncode == 0

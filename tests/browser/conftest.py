@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import require_program
+from tests.conftest import require_module, require_program
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -21,7 +21,7 @@ def browser():
     # Module scope: Playwright's sync API keeps an event loop running on this thread while it is
     # open, and asyncio.run() elsewhere in the session must not find it still running.
     path = require_program("chromium", CHROMIUM)
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by `make install`")
+    playwright_api = require_module("playwright.sync_api", "`make install` installs playwright")
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield browser

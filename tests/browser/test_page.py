@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -56,3 +57,50 @@ def test_page_shows_the_error_state_when_the_api_is_unreachable(page, stack):
     alert.wait_for()
     assert "Cannot reach the API" in alert.inner_text()
     assert page.get_by_test_id("color").inner_text() == "unknown"
+
+
+@pytest.fixture
+def vite_calling(tmp_path):
+    """Vite in cors mode, its page calling an API base the test chooses."""
+    from tests.helpers import Spawned, child_env, wait_until
+
+    started = []
+
+    def start(api_url: str) -> int:
+        ui = free_ports(1)[0]
+        root = copy_project(tmp_path / f"ui-{ui}")
+        started.append(Spawned(["npm", "run", "dev"], env=child_env(UI_PORT=str(ui), VITE_API_URL=api_url), cwd=root / "react_ui"))
+        wait_until(lambda: http_get(f"http://127.0.0.1:{ui}/"), what="Vite")
+        return ui
+
+    yield start
+    for proc in started:
+        proc.kill_all()
+
+
+def test_page_reports_an_api_that_is_not_running(page, vite_calling):
+    nothing = free_ports(1)[0]
+    ui = vite_calling(f"http://127.0.0.1:{nothing}")
+    page.goto(f"http://127.0.0.1:{ui}/")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert f"Cannot reach the API at http://127.0.0.1:{nothing}/api/color" in alert.inner_text()
+    assert page.get_by_test_id("color").inner_text() == "unknown"
+
+
+def test_page_reports_a_request_blocked_by_cors(page, vite_calling):
+    from tests.helpers import Spawned, child_env, wait_until
+
+    api = free_ports(1)[0]
+    # A real API whose policy does not list the page's origin: Chromium blocks the response.
+    flask = Spawned([sys.executable, "-m", "flask_api.run"], env=child_env(API_PORT=str(api), FLASK_DEBUG="0", CORS_ORIGINS="http://elsewhere.test"))
+    try:
+        wait_until(lambda: http_get(f"http://127.0.0.1:{api}/api/health"), what="Flask")
+        ui = vite_calling(f"http://127.0.0.1:{api}")
+        page.goto(f"http://localhost:{ui}/")
+        alert = page.get_by_role("alert")
+        alert.wait_for()
+        assert "blocked (CORS)" in alert.inner_text()
+        assert any("CORS" in message for message in page.console_messages_seen)  # Chromium says why
+    finally:
+        flask.kill_all()

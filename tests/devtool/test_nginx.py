@@ -62,7 +62,7 @@ def test_full_config_with_private_runtime_passes_nginx_t(nginx_bin, tmp_path, up
 @pytest.mark.parametrize("upstreams", UPSTREAMS, ids=["one", "several"])
 def test_full_config_for_a_server_passes_nginx_t(nginx_bin, tmp_path, upstreams):
     if not Path("/var/log/nginx").is_dir():
-        pytest.skip("the system nginx's log folder is missing (nginx is not installed as a package)")
+        pytest.skip(reason="the system nginx's log folder is missing (nginx is not installed as a package)")
     conf = tmp_path / "nginx.conf"
     conf.write_text(nginx.render_full(nginx.Site(REPO / "react_ui/build", 80, "example.com", upstreams)))
     result = nginx_test(nginx_bin, conf, tmp_path)
