@@ -102,7 +102,7 @@ def parse_origin(value: str) -> str:
 def parse_base_url(value: str, what: str) -> str:
     parts = urlsplit(value)
     try:
-        parts.port
+        _ = parts.port  # urlsplit validates the port only when it is read
     except ValueError:
         raise InputError(f"{what} {value!r} has a port that is not a number", "e.g. http://127.0.0.1:5000") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -51,7 +51,7 @@ def _compare(version: Version, comparator: str) -> bool:
     if op == "~":
         return version >= wanted and version[:2] == wanted[:2]
     if op == "=":
-        return all(w is None or v == w for v, w in zip(version, parts))
+        return all(w is None or v == w for v, w in zip(version, parts, strict=True))
     return {">=": version >= wanted, ">": version > wanted, "<=": version <= wanted, "<": version < wanted}[op]
 
 

@@ -8,7 +8,6 @@ its input refuses without changing anything.
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import urljoin
 
 from devtool.cors_model import REDIRECT_STATUSES, Hop, Request, Response, needs_preflight, preflight_check, unsafe_header_names
@@ -74,10 +73,6 @@ class Prober:
                 method = "GET"
                 headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
         return hops
-
-
-async def gather(*coroutines):
-    return await asyncio.gather(*coroutines)
 
 
 def require_reachable(prober: Prober, url: str, what: str, hint: str) -> None:

@@ -23,7 +23,7 @@ def test_vite_block_gets_the_new_target_and_nothing_else_changes():
     assert "const API_TARGET = 'http://127.0.0.1:5055'" in new
     old_lines, new_lines = VITE.splitlines(), new.splitlines()
     assert len(old_lines) == len(new_lines)
-    assert [a for a, b in zip(old_lines, new_lines) if a != b] == ["const API_TARGET = 'http://127.0.0.1:5000'"]
+    assert [a for a, b in zip(old_lines, new_lines, strict=True) if a != b] == ["const API_TARGET = 'http://127.0.0.1:5000'"]
 
 
 def test_vite_user_edits_outside_the_block_survive():

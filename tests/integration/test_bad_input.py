@@ -6,9 +6,7 @@ the two in step.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import stat
 import subprocess
 import sys
@@ -159,7 +157,7 @@ def test_debug_shows_the_traceback(tmp_path):
 def test_readme_lists_every_case():
     readme = (REPO / "README.md").read_text()
     table = readme[readme.index("## Bad input and faults"):]
-    for case_id, _, _, _, code, message in CASES:
+    for case_id, _, _, _, _code, message in CASES:
         row = next((line for line in table.splitlines() if f"`{case_id}`" in line), None)
         assert row is not None, f"README has no row for {case_id}"
         shown = message.replace("{free}", "N")

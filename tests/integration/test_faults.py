@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.helpers import group_members, http_get, port_is_free, wait_until
+from tests.helpers import group_members, http_get, port_is_free
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, http_get
+from tests.helpers import REPO
 
 pytestmark = pytest.mark.integration
 
