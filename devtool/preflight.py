@@ -160,7 +160,7 @@ def node_modules_state(root: Path) -> Check:
         if not key or not isinstance(entry, dict) or entry.get("link"):
             continue
         have = installed.get(key)
-        if have is None:
+        if have is None or not (root / UI / key / "package.json").exists():
             if entry.get("optional"):
                 continue  # platform-specific binaries for other systems are never installed
             return Check("node_modules", False, f"{key.removeprefix('node_modules/')} is missing", "run `npm ci` in react_ui/")

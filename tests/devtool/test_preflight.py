@@ -68,3 +68,11 @@ def test_node_modules_version_drift_is_named(tmp_path):
 def test_node_modules_not_installed(tmp_path):
     write_ui(tmp_path, {"node_modules/vite": {"version": "8.3.8"}})
     assert node_modules_state(tmp_path).detail == "not installed"
+
+
+def test_node_modules_with_a_deleted_package_folder_is_out_of_step(tmp_path):
+    # npm's own record (node_modules/.package-lock.json) still lists it; the folder is gone.
+    lock = {"node_modules/vite": {"version": "8.3.8"}, "node_modules/react": {"version": "19.3.1"}}
+    write_ui(tmp_path, lock, {"node_modules/vite": {"version": "8.3.8"}, "node_modules/react": {"version": "19.3.1"}})
+    check = node_modules_state(tmp_path)
+    assert not check.ok and check.detail == "react is missing"

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.helpers import Spawned, child_env, group_members, http_get, port_is_free, wait_until
+from tests.helpers import REPO, Spawned, child_env, group_members, http_get, port_is_free, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -252,3 +252,17 @@ def test_leftovers_of_a_crashed_run_are_stopped_by_the_next_one(project, ports, 
     second.wait_for(" · mode ")
     assert "stopped leftovers of an earlier devtool run: api, web" in second.output
     assert all(not group_members(g) for g in groups)
+
+
+def test_node_modules_out_of_step_is_reinstalled_before_start(project, ports, devtool_up):
+    import shutil
+
+    modules = project / "react_ui/node_modules"
+    modules.unlink()  # this copy gets node_modules of its own, so npm ci cannot touch the shared one
+    shutil.copytree(REPO / "react_ui/node_modules", modules, symlinks=True)
+    shutil.rmtree(modules / "react-dom")  # a package gone missing: out of step with the lock
+    run = devtool_up(project, *up_args(ports))
+    run.wait_for(" · mode ", timeout=180)
+    assert "installed react_ui/node_modules (npm ci)" in run.output
+    assert (modules / "react-dom/package.json").exists()
+    assert http_get(f"http://127.0.0.1:{ports[1]}/")[0] == 200
