@@ -15,7 +15,7 @@ import os
 import signal
 import time
 
-from devtool.runstate import group_members
+from devtool.runstate import live_groups
 
 
 class Guardian:
@@ -87,7 +87,7 @@ def stop_groups(groups: list[int], timeout: float) -> None:
         except (ProcessLookupError, PermissionError):
             pass
     deadline = time.monotonic() + timeout
-    while any(group_members(g) for g in groups) and time.monotonic() < deadline:
+    while live_groups(groups) and time.monotonic() < deadline:
         time.sleep(0.02)
     for pgid in groups:
         try:

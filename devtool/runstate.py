@@ -94,6 +94,14 @@ def group_members(pgid: int) -> list[int]:
     return [p.pid for p in processes() if p.pgid == pgid and p.alive]
 
 
+def live_groups(pgids) -> set[int]:
+    """Which of `pgids` still have a live member, from one look at /proc for all of them."""
+    wanted = set(pgids)
+    if not Path("/proc/self/stat").exists():
+        return {g for g in wanted if group_members(g)}
+    return {p.pgid for p in processes() if p.pgid in wanted and p.alive}
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str
@@ -170,7 +178,7 @@ def clean_leftovers(run_dir: Path) -> list[str]:
             except ProcessLookupError:
                 pass
     deadline = time.monotonic() + 3
-    while any(group_members(e.pgid) for e in entries if e.name in stopped) and time.monotonic() < deadline:
+    while live_groups(e.pgid for e in entries if e.name in stopped) and time.monotonic() < deadline:
         time.sleep(0.02)
     remove(run_dir)
     return stopped

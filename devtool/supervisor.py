@@ -164,7 +164,8 @@ class Supervisor:
 
     def alive(self) -> list[str]:
         """Names of the processes with any live member left in their group."""
-        return [c.name for c in self.children if runstate.group_members(c.pgid)]
+        live = runstate.live_groups(c.pgid for c in self.children)
+        return [c.name for c in self.children if c.pgid in live]
 
     def signal_all(self, signum: int) -> None:
         for child in self.children:
