@@ -180,11 +180,15 @@ def check_port(label: str, port: int, host: str = "127.0.0.1") -> Check:
     return Check(label, False, f"{port} is taken by {who}", f"stop it, or pick another port with --{label} N")
 
 
+def npm_path() -> str:
+    """npm's path, or the same error `check_npm_present` reports."""
+    require(check_npm_present())
+    return shutil.which("npm") or "npm"
+
+
 def npm_ci(root: Path, output) -> None:
     """Install react_ui/node_modules from the lock, showing npm's progress."""
-    npm = shutil.which("npm")
-    if not npm:
-        raise DevtoolError("npm is not on PATH", "install Node.js with npm (20.19+), then run again")
+    npm = npm_path()
     with output.status("installing react_ui/node_modules (npm ci)…"):
         done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=root / UI, capture_output=True, text=True)
     if done.returncode != 0:
@@ -196,3 +200,13 @@ def npm_ci(root: Path, output) -> None:
 def require(check: Check) -> None:
     if not check.ok:
         raise ConfigError(f"{check.name}: {check.detail}", check.hint or None)
+
+
+def ensure_ui_toolchain(root: Path, run_dir: Path, output) -> None:
+    """npm present, node new enough for the installed Vite, node_modules in step with the lock
+    (`npm ci` when not, then node checked again against the Vite it installed)."""
+    require(check_npm_present())
+    require(check_node(root, cached_node_version(run_dir)))
+    if not node_modules_state(root).ok:
+        npm_ci(root, output)
+        require(check_node(root, cached_node_version(run_dir)))

@@ -65,9 +65,7 @@ def build_is_stale(root: Path) -> bool:
 
 def build_ui(root: Path, output: Output, environ: Mapping[str, str]) -> None:
     """`npm run build`, same origin (no VITE_API_URL); a failure shows the build's own error."""
-    npm = shutil.which("npm", path=environ.get("PATH"))
-    if not npm:
-        raise DevtoolError("npm is not on PATH", "install Node.js with npm (20.19+), then run again")
+    npm = preflight.npm_path()
     env = {k: v for k, v in environ.items() if k != "VITE_API_URL"}
     with output.status("building the UI (npm run build)…"):
         done = subprocess.run([npm, "run", "build", "--silent"], cwd=root / UI, env=env, capture_output=True, text=True)
@@ -124,9 +122,7 @@ def run_serve(settings: Settings, output: Output, environ: Mapping[str, str], po
         output.info(f"stopped leftovers of an earlier devtool serve: {', '.join(stopped)}")
     preflight.require(preflight.check_port("port", port))
     if build_is_stale(root):
-        preflight.require(preflight.check_node(root, preflight.cached_node_version(settings.run_dir)))
-        if not preflight.node_modules_state(root).ok:
-            preflight.npm_ci(root, output)
+        preflight.ensure_ui_toolchain(root, settings.run_dir, output)
         build_ui(root, output, environ)
 
     api_port = _free_port(is_free, avoid=port)

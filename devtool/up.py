@@ -43,11 +43,7 @@ def prepare(settings: Settings, output: Output) -> dict[str, str]:
     if stopped:
         output.info(f"stopped leftovers of an earlier devtool run: {', '.join(stopped)}")
     if "web" in processes:
-        preflight.require(preflight.check_npm_present())
-        preflight.require(preflight.check_node(settings.root, preflight.cached_node_version(settings.run_dir)))
-        if not preflight.node_modules_state(settings.root).ok:
-            preflight.npm_ci(settings.root, output)
-            preflight.require(preflight.check_node(settings.root, preflight.cached_node_version(settings.run_dir)))
+        preflight.ensure_ui_toolchain(settings.root, settings.run_dir, output)
         preflight.require(preflight.check_vite_config(settings.root, settings.run_dir))
     for label, port, host, name in (
         ("api-port", settings.api_port, settings.api_host, "api"),
