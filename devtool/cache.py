@@ -8,9 +8,10 @@ only when the node binary or the .env file changed (path, inode, size, modificat
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Callable
+
+from devtool.files import write_atomic
 
 
 def file_key(path: Path) -> str:
@@ -32,9 +33,7 @@ def cached(cache_dir: Path | None, name: str, key: str, compute: Callable[[], An
     value = compute()
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"key": key, "value": value}))
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps({"key": key, "value": value}))
     except OSError:
         pass  # a read-only checkout still runs, only slower
     return value
